@@ -41,7 +41,14 @@ void sl_err_prefix(sl_err *err, const char *fmt, ...)
     vsnprintf(pre, sizeof(pre), fmt, ap);
     va_end(ap);
     memcpy(old, err->message, sizeof(old));
-    snprintf(err->message, sizeof(err->message), "%s%s", pre, old);
+    size_t cap = sizeof(err->message) - 1, pl = strlen(pre), ol = strlen(old);
+    if (pl > cap)
+        pl = cap;
+    if (ol > cap - pl)
+        ol = cap - pl;   /* keep the context, truncate the old tail */
+    memcpy(err->message, pre, pl);
+    memcpy(err->message + pl, old, ol);
+    err->message[pl + ol] = '\0';
     one_line(err->message);
 }
 
