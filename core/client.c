@@ -477,7 +477,8 @@ int sl_client_call(sl_client *c, const sl_call *call, sl_http_resp *resp, sl_err
             sl_err_prefix(&e, "retry quota exhausted: ");
             break;
         }
-        sleep_ms(sl_retry_backoff_ms(n, sl_retry_rand()));
+        double scale = c->opts.backoff_scale > 0 ? c->opts.backoff_scale : 1.0;
+        sleep_ms((long)((double)sl_retry_backoff_ms(n, sl_retry_rand()) * scale));
     }
     if (err)
         *err = e;

@@ -33,9 +33,10 @@ typedef struct sl_client_opts {
     const char *endpoint;      /* NULL = from config / AWS default */
     long timeout_ms;           /* per attempt for non-streamed calls; default 30000 */
     long connect_timeout_ms;   /* default 5000 */
+    double backoff_scale;      /* multiplies retry backoff; 0 = 1.0 (tests use less) */
 } sl_client_opts;
 
-#define SL_CLIENT_OPTS_INIT { 0, NULL, NULL, 30000, 5000 }
+#define SL_CLIENT_OPTS_INIT { 0, NULL, NULL, 30000, 5000, 1.0 }
 
 typedef struct sl_client sl_client;
 
