@@ -489,7 +489,8 @@ int sl_client_call(sl_client *c, const sl_call *call, sl_http_resp *resp, sl_err
 
 /* ---- protocol helpers ---- */
 
-int sl_client_json(cJSON **out, sl_client *c, const char *op, const cJSON *req, sl_err *err)
+static int json_call(cJSON **out, sl_client *c, const char *op, const cJSON *req, bool once,
+                     sl_err *err)
 {
     *out = NULL;
     char *body = req ? cJSON_PrintUnformatted(req) : strdup("{}");
@@ -506,7 +507,7 @@ int sl_client_json(cJSON **out, sl_client *c, const char *op, const cJSON *req, 
         sl_hdrs_cleanup(&h);
         return sl_err_set(err, SL_ENOMEM, "out of memory");
     }
-    sl_call call = {.op = op, .method = "POST", .path = "/", .headers = &h};
+    sl_call call = {.op = op, .method = "POST", .path = "/", .headers = &h, .no_retry = once};
     call.body.data = body;
     call.body.len = strlen(body);
     sl_http_resp resp;
@@ -529,7 +530,8 @@ int sl_client_json(cJSON **out, sl_client *c, const char *op, const cJSON *req, 
     return rc;
 }
 
-int sl_client_query(sl_xml **out, sl_client *c, const char *op, const char *params, sl_err *err)
+static int query_call(sl_xml **out, sl_client *c, const char *op, const char *params, bool once,
+                      sl_err *err)
 {
     *out = NULL;
     sl_buf body;
@@ -544,7 +546,7 @@ int sl_client_query(sl_xml **out, sl_client *c, const char *op, const char *para
         sl_hdrs_cleanup(&h);
         return sl_err_set(err, SL_ENOMEM, "out of memory");
     }
-    sl_call call = {.op = op, .method = "POST", .path = "/", .headers = &h};
+    sl_call call = {.op = op, .method = "POST", .path = "/", .headers = &h, .no_retry = once};
     call.body.data = body.data;
     call.body.len = body.len;
     sl_http_resp resp;
@@ -559,4 +561,37 @@ int sl_client_query(sl_xml **out, sl_client *c, const char *op, const char *para
     sl_hdrs_cleanup(&h);
     sl_http_resp_cleanup(&resp);
     return rc;
+}
+
+int sl_client_json(cJSON **out, sl_client *c, const char *op, const cJSON *req, sl_err *err)
+{
+    return json_call(out, c, op, req, false, err);
+}
+
+int sl_client_json_once(cJSON **out, sl_client *c, const char *op, const cJSON *req,
+                        sl_err *err)
+{
+    return json_call(out, c, op, req, true, err);
+}
+
+int sl_client_query(sl_xml **out, sl_client *c, const char *op, const char *params, sl_err *err)
+{
+    return query_call(out, c, op, params, false, err);
+}
+
+int sl_client_query_once(sl_xml **out, sl_client *c, const char *op, const char *params,
+                         sl_err *err)
+{
+    return query_call(out, c, op, params, true, err);
+}
+
+bool sl_err_is_unimplemented(const sl_err *err)
+{
+    if (!err || err->code != SL_EAWS)
+        return false;
+    if (err->http_status == 501 || strcmp(err->aws_code, "NotImplemented") == 0)
+        return true;
+    /* parse_error falls back to the status name when the body held no code. */
+    return err->http_status == 500 && strcmp(err->aws_code, "InternalError") == 0 &&
+           strstr(err->message, "HTTP 500: <") != NULL;
 }

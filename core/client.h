@@ -88,6 +88,18 @@ SL_MUST_CHECK int sl_client_json(cJSON **out, sl_client *c, const char *op, cons
 SL_MUST_CHECK int sl_client_query(sl_xml **out, sl_client *c, const char *op,
                                   const char *params, sl_err *err);
 
+/* The same, sent once without retries: for probing calls an endpoint may not
+ * implement (moto answers some with HTTP 500), so the caller can report
+ * SL_EUNSUPPORTED quickly. */
+SL_MUST_CHECK int sl_client_json_once(cJSON **out, sl_client *c, const char *op,
+                                      const cJSON *req, sl_err *err);
+SL_MUST_CHECK int sl_client_query_once(sl_xml **out, sl_client *c, const char *op,
+                                       const char *params, sl_err *err);
+
+/* True when err says the endpoint does not implement the call: HTTP 501, or a 500
+ * that carried no AWS error document (moto's "not implemented" HTML page). */
+bool sl_err_is_unimplemented(const sl_err *err);
+
 /* Fill err from an error response (status, headers, body) of the given protocol.
  * Exposed for tests of hostile bodies. Returns err->code. */
 int sl_client_parse_error(sl_err *err, sl_proto proto, const char *op, int status,

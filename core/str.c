@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,24 @@ int sl_uri_encode(sl_buf *out, const char *s, size_t n, bool keep_slash)
             return rc;
     }
     return SL_OK;
+}
+
+int sl_form_add(sl_buf *out, const char *key, const char *value)
+{
+    int rc = sl_buf_printf(out, "%s%s=", out->len ? "&" : "", key);
+    return rc ? rc : sl_uri_encode(out, value, strlen(value), false);
+}
+
+int sl_form_addf(sl_buf *out, const char *value, const char *keyfmt, ...)
+{
+    char key[256];
+    va_list ap;
+    va_start(ap, keyfmt);
+    int n = vsnprintf(key, sizeof(key), keyfmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(key))
+        return SL_EINVAL;
+    return sl_form_add(out, key, value);
 }
 
 static int hexval(int c)

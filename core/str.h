@@ -12,6 +12,12 @@
 /* AWS UriEncode: keep A-Z a-z 0-9 - _ . ~ (and '/' when keep_slash), else %XX uppercase. */
 SL_MUST_CHECK int sl_uri_encode(sl_buf *out, const char *s, size_t n, bool keep_slash);
 
+/* Query-protocol form parameters: append "key=UriEncode(value)", with '&' before it
+ * when out is not empty. The _f variant formats the key ("Dims.member.%d.Name"). */
+SL_MUST_CHECK int sl_form_add(sl_buf *out, const char *key, const char *value);
+SL_MUST_CHECK int sl_form_addf(sl_buf *out, const char *value, const char *keyfmt, ...)
+    SL_PRINTF(3, 4);
+
 /* Decode %XX escapes (and '+' as space when form is true) into a new string.
  * Invalid escapes are kept literally. Returns NULL on allocation failure. *outlen
  * (may be NULL) gets the decoded length (the result may hold NUL bytes). */
