@@ -15,7 +15,7 @@ typedef struct sl_creds {
     char *secret_key;
     char *session_token;    /* NULL when none */
     int64_t expires_ms;     /* epoch ms; 0 = never */
-    const char *source;     /* static string: "env", "profile", "container" */
+    const char *source;     /* static string: "env", "profile", "container", "static" */
 } sl_creds;
 
 #define SL_CREDS_INIT { NULL, NULL, NULL, 0, NULL }
@@ -39,5 +39,16 @@ void sl_cred_provider_free(sl_cred_provider *p);   /* drops one reference */
  * container credentials 5 minutes before they expire. SL_ECONFIG when the chain
  * finds none; SL_ENET/SL_EAWS when the container endpoint fails. */
 SL_MUST_CHECK int sl_cred_provider_get(sl_cred_provider *p, sl_creds *out, sl_err *err);
+
+/* Check a container credentials URL (AWS_CONTAINER_CREDENTIALS_FULL_URI): https, or
+ * http to a literal loopback address, localhost, 169.254.170.2, 169.254.170.23 or
+ * fd00:ec2::23. Host names other than localhost are not resolved (no network), so
+ * they need https. *out gets the normalised URL (free()). SL_ECONFIG otherwise. */
+SL_MUST_CHECK int sl_cred_container_url(char **out, const char *url, sl_err *err);
+
+/* Tests only, not thread-safe: base URL that AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+ * is appended to instead of http://169.254.170.2 (the string is borrowed; NULL
+ * restores the default). */
+void sl_cred_set_relative_base(const char *base);
 
 #endif

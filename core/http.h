@@ -55,9 +55,10 @@ typedef struct sl_http_opts {
     long connect_timeout_ms;   /* default 5000 */
     long stall_timeout_s;      /* abort when < 1 byte/s for this long; default 60 */
     const char *ca_file;       /* NULL = SSL_CERT_FILE or the system bundle */
+    bool no_proxy;             /* ignore http(s)_proxy: link-local credential endpoints */
 } sl_http_opts;
 
-#define SL_HTTP_OPTS_INIT { 5000, 60, NULL }
+#define SL_HTTP_OPTS_INIT { 5000, 60, NULL, false }
 
 typedef struct sl_http sl_http;
 
