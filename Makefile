@@ -3,6 +3,7 @@
 .DEFAULT_GOAL := all
 include mk/flags.mk
 include mk/core.mk
+include mk/lambda.mk
 include mk/tests.mk
 include mk/bench.mk
 
@@ -10,7 +11,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 
 .PHONY: all deps test run clean install
-all: $(CORE_LIB) $(TEST_BINS)
+all: $(CORE_LIB) $(BOOTSTRAP) $(TEST_BINS)
 
 # The dependency step: installs missing packages (as root) or says what to install.
 deps:

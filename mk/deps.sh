@@ -13,6 +13,8 @@ PKGS=(
     "pc/libcrypto:libssl-dev"
     "pc/libcjson:libcjson-dev"
     "pc/expat:libexpat1-dev"
+    "pc/libmicrohttpd:libmicrohttpd-dev"
+    "magic.h:libmagic-dev"
     "python3:python3"
 )
 
@@ -22,6 +24,7 @@ for entry in "${PKGS[@]}"; do
     pkg=${entry#*:}
     case $what in
         pc/*) pkg-config --exists "${what#pc/}" 2>/dev/null || missing+=("$pkg") ;;
+        *.h) [ -e "/usr/include/$what" ] || missing+=("$pkg") ;;
         *) command -v "$what" >/dev/null 2>&1 || missing+=("$pkg") ;;
     esac
 done

@@ -1,6 +1,6 @@
 # Compiler flags. SAN=1 builds with ASan+UBSan into build/san so objects never mix.
 CC ?= cc
-PKGS := libcurl libcrypto libcjson expat
+PKGS := libcurl libcrypto libcjson expat libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -11,7 +11,7 @@ CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -I. $(PKG_CFLAGS) -MMD -MP
 ifeq ($(CI),true)
 CFLAGS += -Werror
 endif
-LDLIBS += $(PKG_LIBS) -lpthread -lm
+LDLIBS += $(PKG_LIBS) -lmagic -lpthread -lm
 
 ifeq ($(SAN),1)
 O := build/san
